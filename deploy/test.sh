@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make test`: install what is missing, start a test Kafka and PostgreSQL on
+# their own ports (so a running `make up` is left alone), run the whole suite,
+# and stop them again whatever happened.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 deploy/local/infra.py install
+./deploy/python-env.sh
+trap 'python3 deploy/local/infra.py down --profile test' EXIT
+python3 deploy/local/infra.py up --profile test
+eval "$(python3 deploy/local/infra.py env --profile test)"
+.venv/bin/python deploy/local/topics.py --bootstrap "$TANGGAP_KAFKA_BOOTSTRAP"
+started=$(date +%s)
+.venv/bin/pytest "$@"
+echo "suite took $(( $(date +%s) - started ))s"
