@@ -1,0 +1,1 @@
+"""Tanggap routing: reports to units, incidents, SLAs and escalation."""
