@@ -1,0 +1,1 @@
+"""Tanggap agency adapters: Tanggap's link to each agency's own systems."""

@@ -1,0 +1,2 @@
+"""HTTP: agencies' status webhooks; the operational endpoints come from
+tanggap.streaming.http."""
