@@ -131,6 +131,8 @@ class Incident:
     report_ids: tuple[str, ...]
     dedup_key: str | None
     sequence: int
+    #: The public description an open command gave (command center, BMKG adapter).
+    title: str | None = None
     acknowledged_at: datetime | None = None
     started_at: datetime | None = None
     handler_started_at: datetime | None = None
@@ -732,6 +734,7 @@ def _opened(e: IncidentOpened) -> Incident:
         report_ids=(e.report_id,) if e.report_id else (),
         dedup_key=e.dedup_key,
         sequence=1,
+        title=e.title,
         seen_command_ids=frozenset({e.command_id}) if e.command_id else frozenset(),
     )
 

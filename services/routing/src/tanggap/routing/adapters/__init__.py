@@ -1,0 +1,1 @@
+"""Adapters: the Kafka contract mapping, routing's own topics, the changelog."""

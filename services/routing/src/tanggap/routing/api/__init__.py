@@ -1,0 +1,1 @@
+"""HTTP: the dry run of a routing decision and the rule reload."""
