@@ -215,6 +215,12 @@ class TransactionalRunner:
             await self._abort()
             raise
         self.processor.on_commit()
+        for tp, offset in offsets.items():
+            highwater = self._consumer.highwater(tp)
+            if highwater is not None:
+                metrics.LAG.labels(self.service, tp.topic, str(tp.partition)).set(
+                    max(0, highwater - offset)
+                )
         metrics.TRANSACTIONS.labels(self.service, "committed").inc()
         metrics.COMMITS.labels(self.service, "transaction").inc()
         metrics.HANDLER_SECONDS.labels(self.service, messages[0].topic).observe(

@@ -3,7 +3,7 @@ ids and category codes from the rule book, stable reason codes, escalation level
 (at most the length of a chain) -- never an incident, report or unit id.
 
 Consumer lag is the streaming library's ``tanggap_consumer_lag_messages``, set by
-the worker for its assigned partitions."""
+the transactional runner after each committed batch."""
 
 from prometheus_client import Counter, Gauge, Histogram
 

@@ -1,5 +1,5 @@
 """The routing worker: the transactional consumer, the changelog follower, the
-SLA timer loop and the lag gauge, run together until stopped.
+SLA timer loop, run together until stopped.
 
 Start: create routing's own topics, read the changelog to its end (the state),
 then join the ``routing`` group with transactional id ``routing-<instance_id>``.
@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 
 from tanggap.routing import metrics
@@ -37,10 +37,8 @@ from tanggap.routing.service import RoutingService, incident_key
 from tanggap.routing.settings import Settings
 from tanggap.routing.state import IncidentStore
 from tanggap.streaming import DeadLetterPolicy, Heartbeat, TransactionalRunner
-from tanggap.streaming import metrics as streaming_metrics
 
 log = structlog.get_logger(__name__)
-LAG_INTERVAL_S = 5.0
 
 
 def settings_clock(settings: Settings) -> Clock:
@@ -113,7 +111,6 @@ class RoutingWorker:
             tasks += [
                 *runner_task,
                 _task(self._timers(), "timers"),
-                _task(self._lag(), "lag"),
             ]
             self.ready = True
             await self._until_stopped_or_failed(tasks)
@@ -199,28 +196,6 @@ class RoutingWorker:
     def _ticks_done(self, keys: set[str]) -> None:
         for key in keys:
             self._ticks_pending.pop(key, None)
-
-    # -- consumer lag ----------------------------------------------------------------------
-
-    async def _lag(self) -> None:
-        while not self._stopping.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), LAG_INTERVAL_S)
-            if self.runner is not None:
-                await self._update_lag()
-
-    async def _update_lag(self) -> None:
-        assert self.runner is not None
-        consumer = self.runner.consumer
-        for tp in list(consumer.assignment()):
-            highwater = consumer.highwater(tp)
-            if highwater is None:
-                continue
-            with contextlib.suppress(Exception):  # a partition revoked meanwhile
-                position = await consumer.position(TopicPartition(tp.topic, tp.partition))
-                streaming_metrics.LAG.labels(
-                    self.settings.service_name, tp.topic, str(tp.partition)
-                ).set(max(0, highwater - position))
 
 
 def _task(coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[None]:
