@@ -1,0 +1,118 @@
+"""Every page in headless Chromium, as a citizen or an operator sees it: it
+renders, loads nothing from outside the app, logs no error, passes axe-core,
+and is saved as a screenshot in test-artifacts/. The citizen's report (with a
+photo) goes through the page and reaches Kafka as one `report.submitted`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tanggap.schemas.cloudevents import decode
+from tanggap.schemas.topic_names import Topic
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.timeout(300)]
+
+
+def test_citizen_reports_with_a_photo_on_a_phone(
+    open_page: Any, stack: Any, citizen_report: Any, cibeber_points: list[tuple[float, float]]
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    description = f"Sampah menumpuk di pinggir jalan dekat musala, sudah tiga hari. [{marker}]"
+    citizen, token = citizen_report(description, at=0)
+
+    records = stack.records(Topic.REPORTS_SUBMITTED)
+    events = [decode(r.value, r.headers) for r in records]
+    mine = [e for e in events if e.data.description == description]
+    assert len(mine) == 1, "the page must file the report exactly once"
+    event = mine[0].data
+    assert mine[0].type.endswith("report.submitted")
+    assert event.category == "sampah"
+    assert len(event.media) == 1, "the photo went with the report"
+    lat, lon = cibeber_points[0]
+    assert event.location is not None
+    assert abs(event.location.lat - lat) < 1e-5
+    assert abs(event.location.lon - lon) < 1e-5
+    assert event.reporter is not None
+    assert event.reporter.phone == "+6281234567890"
+
+    tracking = open_page(f"{stack.intake_url}/lacak/{token}", device="phone")
+    tracking.page.wait_for_selector("#report:not([hidden])")
+    assert tracking.page.inner_text("#status") in ("Diterima", "Diteruskan")
+    assert tracking.page.evaluate("document.documentElement.scrollWidth") <= 360
+    tracking.axe("lacak-phone")
+    tracking.shot("lacak-phone")
+    tracking.assert_clean()
+    citizen.assert_clean()
+
+
+def test_report_page_on_a_desktop_in_english(open_page: Any, stack: Any) -> None:
+    watched = open_page(f"{stack.intake_url}/lapor")
+    page = watched.page
+    page.wait_for_selector("#category option[value=sampah]", state="attached")
+    page.select_option("#category", "banjir")
+    assert page.is_visible("#emergency"), "an emergency category shows the 112 notice"
+    assert "112" in page.inner_text("#emergency-numbers")
+    page.wait_for_selector(".leaflet-overlay-pane path")
+    assert page.locator(".leaflet-overlay-pane path").count() >= 43 + 8
+    watched.axe("lapor-desktop")
+    watched.shot("lapor-desktop")
+    page.click("#lang")
+    assert page.inner_text("h1") == "Report a problem near you"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    watched.axe("lapor-desktop-en")
+    watched.assert_clean()
+
+
+def test_transparency_page(open_page: Any, stack: Any) -> None:
+    for device in ("desktop", "phone"):
+        watched = open_page(f"{stack.dashboard_url}/transparansi", device=device)
+        page = watched.page
+        page.wait_for_selector("#kecamatan-table tbody tr")
+        assert page.locator("#kecamatan-table tbody tr").count() == 8
+        page.wait_for_selector(".leaflet-overlay-pane path")
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        watched.axe(f"transparansi-{device}")
+        watched.shot(f"transparansi-{device}")
+        watched.assert_clean()
+
+
+def test_command_center_for_the_city_and_for_a_lurah(
+    open_page: Any, stack: Any, log_in: Any, operators: Any
+) -> None:
+    city = open_page(f"{stack.dashboard_url}/ui/")
+    city.page.wait_for_selector("#login-view:not([hidden])")
+    city.axe("ui-login")
+    city.shot("ui-login")
+    log_in(city, operators.command_center)
+    page = city.page
+    assert page.inner_text("#scope-title") == "Kota Cilegon"
+    page.wait_for_selector("#map .leaflet-overlay-pane path")
+    expect(page.locator("#t-open")).not_to_have_text("–")
+    city.axe("ui-desktop")
+    city.shot("ui-desktop", full_page=False)
+    city.assert_clean()
+
+    lurah = open_page(f"{stack.dashboard_url}/ui/", device="phone")
+    log_in(lurah, operators.lurah)
+    assert lurah.page.inner_text("#scope-title") == "Kelurahan Cibeber"
+    assert lurah.page.is_visible("#tab-list")
+    assert not lurah.page.is_visible("#f-kecamatan-wrap"), "a lurah's scope is one kelurahan"
+    width = lurah.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the phone view scrolls sideways ({width}px)"
+    lurah.axe("ui-phone")
+    lurah.shot("ui-phone")
+    lurah.page.click("#tab-map")
+    expect(lurah.page.locator("#pane-map")).to_be_visible()
+    box = lurah.page.locator("#map").bounding_box()
+    assert box is not None
+    assert box["width"] >= 330
+    assert box["height"] >= 300
+    lurah.shot("ui-phone-map", full_page=False)
+    lurah.page.click("#tab-stats")
+    lurah.shot("ui-phone-stats")
+    lurah.assert_clean()
