@@ -60,6 +60,8 @@ def services() -> list[Service]:
             {
                 "TANGGAP_DASHBOARD_KAFKA_BOOTSTRAP": KAFKA,
                 "TANGGAP_DASHBOARD_DATABASE_URL": DATABASE,
+                # A local demo: the default JWT secret is allowed only so.
+                "TANGGAP_DASHBOARD_DEV_MODE": "1",
             },
         ),
     ]

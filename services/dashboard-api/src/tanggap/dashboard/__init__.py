@@ -1,0 +1,1 @@
+"""Tanggap dashboard API: the command center's read model and workflow."""

@@ -1,0 +1,1 @@
+"""Adapters: PostgreSQL (tables, queries, the projector), Kafka, tokens, hashing."""

@@ -1,0 +1,1 @@
+"""The projector: every event on the topics into the read model, idempotently."""
