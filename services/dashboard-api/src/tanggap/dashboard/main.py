@@ -24,6 +24,7 @@ from tanggap.dashboard.adapters.tokens import AccessTokens
 from tanggap.dashboard.api import actions, auth, feeds, incidents, live, public, stats
 from tanggap.dashboard.api import errors as api_errors
 from tanggap.dashboard.api.deps import UseCases
+from tanggap.dashboard.api.pages import install_command_center_pages
 from tanggap.dashboard.service.actions import ActionService
 from tanggap.dashboard.service.auth import AuthService
 from tanggap.dashboard.service.clock import Clock, utc_now
@@ -136,6 +137,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
             readiness={"database": database_ready, "kafka": kafka_ready},
             heartbeats=lambda: [worker.heartbeat] if worker else [],
         )
+    )
+    install_command_center_pages(
+        app,
+        web_dist=settings.web_dist,
+        photo_url=settings.intake_public_url,
+        tile_url=settings.map_tile_url,
+        tile_attribution=settings.map_tile_attribution,
     )
     _document_problems(app)
     return app

@@ -72,6 +72,15 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8001", description="Where clients fetch report photos"
     )
 
+    web_dist: Path = Field(
+        default=SERVICE_ROOT.parents[1] / "web" / "dist",
+        description="Built web pages (web/build.sh)",
+    )
+    map_tile_url: str | None = Field(
+        default=None, description="Optional XYZ tile template; the city map renders without it"
+    )
+    map_tile_attribution: str = ""
+
     service_root: Path = SERVICE_ROOT
     data_dir: Path | None = None
     migrations_dir: Path | None = None
