@@ -7,9 +7,10 @@ INFRA := python3 deploy/local/infra.py
 
 .PHONY: setup up down run test lint fmt bench schemas status clean
 
-setup:  ## install everything: Debian packages, the Kafka jars, the Python workspace
+setup:  ## install everything: Debian packages, the Kafka jars, the Python workspace, the web pages
 	$(INFRA) install
 	./deploy/python-env.sh
+	./web/build.sh
 
 up: setup  ## Kafka, PostgreSQL and the four services in the background; returns when all are ready
 	$(INFRA) up --profile dev
@@ -20,8 +21,8 @@ down:  ## stop the services, Kafka and PostgreSQL (data is kept; `make clean` dr
 	-$(PY) deploy/services.py down
 	$(INFRA) down --profile dev
 
-run: up  ## the whole city, live: services, demo operators and a demo report generator
-	$(PY) deploy/services.py status
+run: up  ## the whole city, live: services, demo operators and a demo report generator (Ctrl-C stops the generator)
+	$(PY) deploy/demo.py
 
 status:
 	$(INFRA) status --profile dev

@@ -31,16 +31,19 @@ class Service:
     command: list[str]
     port: int | None
     env: dict[str, str] = field(default_factory=dict)
+    prepare: list[str] | None = None  # a one-shot step before start (migrations)
+
+
+INTAKE_ENV = {"TANGGAP_INTAKE_KAFKA_BOOTSTRAP": KAFKA, "TANGGAP_INTAKE_DATABASE_URL": DATABASE}
 
 
 def services() -> list[Service]:
     return [
         Service(
-            "intake",
-            ["tanggap-intake", "serve"],
-            8001,
-            {"TANGGAP_INTAKE_KAFKA_BOOTSTRAP": KAFKA, "TANGGAP_INTAKE_DATABASE_URL": DATABASE},
+            "intake", ["tanggap-intake", "serve"], 8001, INTAKE_ENV, ["tanggap-intake", "migrate"]
         ),
+        # Intake's own projection of routing's decisions (status for the citizen).
+        Service("intake-projection", ["tanggap-intake", "project"], 8011, INTAKE_ENV),
         Service(
             "routing",
             ["tanggap-routing", "serve"],
@@ -99,6 +102,15 @@ def up(timeout_s: float = 90.0) -> None:
         if pid_of(service) is not None:
             continue
         log = (logs / f"{service.name}.log").open("ab")
+        if service.prepare is not None:
+            subprocess.run(
+                [str(BIN / service.prepare[0]), *service.prepare[1:]],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env={**os.environ, **service.env},
+                check=True,
+            )
         process = subprocess.Popen(
             [str(BIN / service.command[0]), *service.command[1:]],
             stdout=log,
@@ -117,7 +129,13 @@ def up(timeout_s: float = 90.0) -> None:
             if time.monotonic() > deadline:
                 sys.exit(f"{service.name} not ready after {timeout_s:.0f}s")
             time.sleep(0.3)
-        print(f"  {service.name:16} ready  http://127.0.0.1:{service.port}")
+        print(f"  {service.name:18} ready  http://127.0.0.1:{service.port}")
+    print(
+        "\n  citizens' report page   http://127.0.0.1:8001/\n"
+        "  command center          http://127.0.0.1:8004/ui/\n"
+        "  public transparency     http://127.0.0.1:8004/transparansi\n"
+        "  Open311 discovery       http://127.0.0.1:8001/open311/v2/discovery.json\n"
+    )
 
 
 def down() -> None:
@@ -133,13 +151,13 @@ def down() -> None:
         else:
             os.killpg(pid, signal.SIGKILL)
         (STATE / f"{service.name}.pid").unlink(missing_ok=True)
-        print(f"  {service.name:16} stopped")
+        print(f"  {service.name:18} stopped")
 
 
 def status() -> None:
     for service in services():
         state = "ready" if ready(service) else ("starting" if pid_of(service) else "down")
-        print(f"  {service.name:16} {state:9} port {service.port}")
+        print(f"  {service.name:18} {state:9} port {service.port}")
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 deploy/local/infra.py install
 ./deploy/python-env.sh
+./web/build.sh
 trap 'python3 deploy/local/infra.py down --profile test' EXIT
 python3 deploy/local/infra.py up --profile test
 eval "$(python3 deploy/local/infra.py env --profile test)"

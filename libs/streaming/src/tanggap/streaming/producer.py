@@ -49,6 +49,30 @@ class EventProducer:
     async def stop(self) -> None:
         await self._producer.stop()
 
+    async def abandon(self, reason: Exception) -> None:
+        """Fail every record not yet acknowledged with ``reason`` and close
+        without flushing.
+
+        aiokafka's idempotent producer never expires a batch: while the broker
+        is down it keeps it and delivers it once the broker is back. A caller
+        that has already told its client "not accepted" (intake's 503) must
+        not have the record turn up later, so it abandons the producer and
+        starts a new one. A record already written to the socket may still
+        have reached the log; only that ambiguity remains."""
+        sender = self._producer._sender
+        if sender is not None and sender.sender_task is not None:
+            # Stop the sender first: it must not drain the failed batches.
+            sender.sender_task.cancel()
+        accumulator = self._producer._message_accumulator
+        accumulator.fail_all(reason)
+        # fail_all also fails each batch's internal drain waiter, which nobody
+        # awaits: retrieve it, or asyncio logs "exception never retrieved".
+        batches = [b for queued in accumulator._batches.values() for b in queued]
+        for batch in [*batches, *accumulator._pending_batches]:
+            if batch._drain_waiter.done() and not batch._drain_waiter.cancelled():
+                batch._drain_waiter.exception()
+        await self._producer.stop()
+
     def encode(
         self,
         event: Contract,

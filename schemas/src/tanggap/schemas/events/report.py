@@ -55,6 +55,7 @@ class Reporter(Value):
 
 
 AnswerCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ExternalMediaUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
 Answer = str | list[str] | float
 
 
@@ -81,6 +82,12 @@ class ReportSubmitted(Event):
         "recorded, never recomputed by readers"
     )
     media: list[MediaRef] = Field(default_factory=list)
+    media_urls: list[ExternalMediaUrl] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Photos an Open311 client hosts itself (its media_url); intake does "
+        "not fetch them",
+    )
     answers: dict[AnswerCode, Answer] = Field(default_factory=dict)
     reporter: Reporter | None = None
     privacy: Privacy

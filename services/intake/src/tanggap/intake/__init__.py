@@ -1,0 +1,1 @@
+"""Tanggap intake: the front door for citizens' reports."""

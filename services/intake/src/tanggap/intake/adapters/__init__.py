@@ -1,0 +1,1 @@
+"""Intake's adapters: PostgreSQL, Kafka, the media store, the data files."""

@@ -1,0 +1,23 @@
+"""Fixtures of intake's tests: the real data files of the service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tanggap.intake.adapters.data_files import load_catalogue, load_gazetteer
+from tanggap.intake.domain.catalogue import Catalogue
+from tanggap.intake.domain.gazetteer import Gazetteer
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue(DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer(DATA_DIR)
