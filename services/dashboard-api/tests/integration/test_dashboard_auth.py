@@ -236,3 +236,13 @@ async def test_cli_creates_lists_resets_and_seeds(
     )
     assert old.status_code == 401
     assert new.status_code == 200
+
+
+async def test_text_postgresql_cannot_hold_is_a_422_not_a_500(client: httpx.AsyncClient) -> None:
+    # Found by schemathesis: a NUL in a login name reached PostgreSQL.
+    response = await client.post(
+        "/v1/auth/token", data={"username": "camat\x00jombang", "password": PASSWORD}
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_text"
+    assert (await token(client)).status_code == 200  # the session pool is unharmed

@@ -4,9 +4,10 @@ yet, or a problem with routing's reason code (409, 403, 422)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 
 from tanggap.dashboard.api.deps import ClientIp, CurrentPrincipal, UseCases, UseCasesDep
 from tanggap.dashboard.api.dto_incidents import (
@@ -42,21 +43,44 @@ router = APIRouter(
 IdempotencyHeader = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
 
 
-async def _act(
-    *,
-    incident_id: str,
-    request: ActionRequest,
-    principal: Principal,
-    cases: UseCases,
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """Who acts on which incident, and how the answer goes back: what every
+    action shares, gathered once by a dependency."""
+
+    incident_id: str
+    principal: Principal
+    cases: UseCases
+    response: Response
+    ip: str | None
+    idempotency_key: str | None
+
+
+async def acting(
+    incident_id: IncidentIdPath,
+    principal: CurrentPrincipal,
+    cases: UseCasesDep,
     response: Response,
-    idempotency_key: str | None,
-    ip: str | None,
-) -> ActionAnswer:
+    ip: ClientIp,
+    idempotency_key: IdempotencyHeader = None,
+) -> Acting:
+    return Acting(incident_id, principal, cases, response, ip, idempotency_key)
+
+
+ActingDep = Annotated[Acting, Depends(acting)]
+
+
+async def _act(acting: Acting, request: ActionRequest) -> ActionAnswer:
+    cases = acting.cases
     result = await cases.actions.act(
-        principal, incident_id, request, idempotency_key=idempotency_key, client_ip=ip
+        acting.principal,
+        acting.incident_id,
+        request,
+        idempotency_key=acting.idempotency_key,
+        client_ip=acting.ip,
     )
     applied = result.applied
-    response.status_code = 200 if applied else 202
+    acting.response.status_code = 200 if applied else 202
     return ActionAnswer(
         outcome="applied" if applied else "pending",
         command_id=result.command_id,
@@ -73,83 +97,25 @@ async def _act(
 
 
 @router.post("/acknowledge", summary="Acknowledge: we have seen it")
-async def acknowledge(
-    incident_id: IncidentIdPath,
-    body: AcknowledgeBody,
-    principal: CurrentPrincipal,
-    cases: UseCasesDep,
-    response: Response,
-    ip: ClientIp,
-    idempotency_key: IdempotencyHeader = None,
-) -> ActionAnswer:
-    request = ActionRequest(Action.ACKNOWLEDGE, note=body.note)
-    return await _act(
-        incident_id=incident_id,
-        request=request,
-        principal=principal,
-        cases=cases,
-        response=response,
-        idempotency_key=idempotency_key,
-        ip=ip,
-    )
+async def acknowledge(body: AcknowledgeBody, acting: ActingDep) -> ActionAnswer:
+    return await _act(acting, ActionRequest(Action.ACKNOWLEDGE, note=body.note))
 
 
 @router.post("/start", summary="Start: work or the field check has begun")
-async def start(
-    incident_id: IncidentIdPath,
-    body: StartBody,
-    principal: CurrentPrincipal,
-    cases: UseCasesDep,
-    response: Response,
-    ip: ClientIp,
-    idempotency_key: IdempotencyHeader = None,
-) -> ActionAnswer:
-    request = ActionRequest(Action.START, note=body.note)
-    return await _act(
-        incident_id=incident_id,
-        request=request,
-        principal=principal,
-        cases=cases,
-        response=response,
-        idempotency_key=idempotency_key,
-        ip=ip,
-    )
+async def start(body: StartBody, acting: ActingDep) -> ActionAnswer:
+    return await _act(acting, ActionRequest(Action.START, note=body.note))
 
 
 @router.post("/resolve", summary="Resolve, with a note for the citizen and proof photos")
-async def resolve(
-    incident_id: IncidentIdPath,
-    body: ResolveBody,
-    principal: CurrentPrincipal,
-    cases: UseCasesDep,
-    response: Response,
-    ip: ClientIp,
-    idempotency_key: IdempotencyHeader = None,
-) -> ActionAnswer:
+async def resolve(body: ResolveBody, acting: ActingDep) -> ActionAnswer:
     request = ActionRequest(
         Action.RESOLVE, note=body.note, proof_media_ids=tuple(body.proof_media_ids)
     )
-    return await _act(
-        incident_id=incident_id,
-        request=request,
-        principal=principal,
-        cases=cases,
-        response=response,
-        idempotency_key=idempotency_key,
-        ip=ip,
-    )
+    return await _act(acting, request)
 
 
 @router.post("/reject", summary="Reject: duplicate, not our authority, or invalid")
-async def reject(
-    incident_id: IncidentIdPath,
-    body: RejectBody,
-    principal: CurrentPrincipal,
-    cases: UseCasesDep,
-    response: Response,
-    ip: ClientIp,
-    idempotency_key: IdempotencyHeader = None,
-) -> ActionAnswer:
+async def reject(body: RejectBody, acting: ActingDep) -> ActionAnswer:
     request = ActionRequest(
         Action.REJECT,
         note=body.note,
@@ -157,56 +123,15 @@ async def reject(
         suggested_unit_id=body.suggested_unit_id,
         duplicate_of=body.duplicate_of,
     )
-    return await _act(
-        incident_id=incident_id,
-        request=request,
-        principal=principal,
-        cases=cases,
-        response=response,
-        idempotency_key=idempotency_key,
-        ip=ip,
-    )
+    return await _act(acting, request)
 
 
 @router.post("/reassign", summary="Re-dispose to another handler, with a reason")
-async def reassign(
-    incident_id: IncidentIdPath,
-    body: ReassignBody,
-    principal: CurrentPrincipal,
-    cases: UseCasesDep,
-    response: Response,
-    ip: ClientIp,
-    idempotency_key: IdempotencyHeader = None,
-) -> ActionAnswer:
+async def reassign(body: ReassignBody, acting: ActingDep) -> ActionAnswer:
     request = ActionRequest(Action.REASSIGN, to_unit_id=body.to_unit_id, reason=body.reason)
-    return await _act(
-        incident_id=incident_id,
-        request=request,
-        principal=principal,
-        cases=cases,
-        response=response,
-        idempotency_key=idempotency_key,
-        ip=ip,
-    )
+    return await _act(acting, request)
 
 
 @router.post("/comment", summary="Comment on the incident")
-async def comment(
-    incident_id: IncidentIdPath,
-    body: CommentBody,
-    principal: CurrentPrincipal,
-    cases: UseCasesDep,
-    response: Response,
-    ip: ClientIp,
-    idempotency_key: IdempotencyHeader = None,
-) -> ActionAnswer:
-    request = ActionRequest(Action.COMMENT, text=body.text)
-    return await _act(
-        incident_id=incident_id,
-        request=request,
-        principal=principal,
-        cases=cases,
-        response=response,
-        idempotency_key=idempotency_key,
-        ip=ip,
-    )
+async def comment(body: CommentBody, acting: ActingDep) -> ActionAnswer:
+    return await _act(acting, ActionRequest(Action.COMMENT, text=body.text))
