@@ -40,6 +40,22 @@ POISON_ERRORS: tuple[type[BaseException], ...] = (PoisonMessage, CodecError, Val
 log = structlog.get_logger("tanggap.streaming")
 
 
+def group_consumer(
+    bootstrap_servers: str, group_id: str, service: str, options: dict[str, Any] | None
+) -> Any:
+    """A group member that commits by hand and reads only committed
+    transactions, from the earliest offset when the group is new."""
+    return AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=group_id,
+        client_id=f"{service}-consumer",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
+        **(options or {}),
+    )
+
+
 class HandlerFailed(RuntimeError):
     """A transient failure outlived its retries: the runner stops and the
     message stays uncommitted, to be processed again after a restart."""
@@ -97,15 +113,7 @@ class ConsumerRunner:
         self._paused: set[tuple[str, int]] = set()
         self._stopping = asyncio.Event()
         self._fatal: BaseException | None = None
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
-            group_id=group_id,
-            client_id=f"{service}-consumer",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            **(consumer_options or {}),
-        )
+        self._consumer = group_consumer(bootstrap_servers, group_id, service, consumer_options)
         self._dlq_producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap_servers,
             client_id=f"{service}-deadletter",

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 
 from tanggap.schemas.cloudevents import KafkaRecord, encode
 from tanggap.schemas.common import Message as Contract
@@ -32,7 +32,7 @@ from tanggap.streaming.deadletter import (
 )
 from tanggap.streaming.health import Heartbeat
 from tanggap.streaming.message import Message
-from tanggap.streaming.runner import POISON_ERRORS, HandlerFailed, RetryPolicy
+from tanggap.streaming.runner import POISON_ERRORS, HandlerFailed, RetryPolicy, group_consumer
 
 log = structlog.get_logger("tanggap.streaming")
 
@@ -136,15 +136,7 @@ class TransactionalRunner:
         self._poison = PoisonCounter(dead_letters.max_consecutive)
         self._stopping = asyncio.Event()
         self._lock = asyncio.Lock()
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
-            group_id=group_id,
-            client_id=f"{service}-consumer",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            **(consumer_options or {}),
-        )
+        self._consumer = group_consumer(bootstrap_servers, group_id, service, consumer_options)
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap_servers,
             client_id=f"{service}-producer",
