@@ -50,6 +50,7 @@ from tanggap.streaming import (
 )
 from tanggap.streaming.admin import delete_topics
 from tanggap.streaming.testing import create_topic, unique_name
+from tanggap.streaming.transactional import TransactionalProcessor
 
 DATA = Path(__file__).resolve().parents[1] / "services" / "routing" / "data"
 CATEGORIES = ("jalan-rusak", "sampah", "banjir", "penerangan-jalan", "pohon-tumbang", "drainase")
@@ -109,7 +110,7 @@ def reports(count: int) -> list[ReportSubmitted]:
 # -- end to end -------------------------------------------------------------------------------
 
 
-class PassThrough:
+class PassThrough(TransactionalProcessor):
     """The baseline: copy every record ``copies`` times to one output topic, nothing else."""
 
     def __init__(self, output: str, copies: int) -> None:
@@ -121,17 +122,8 @@ class PassThrough:
         for _ in range(self.copies):
             out.raw(self.output, key=message.key, value=message.value, headers=message.headers)
 
-    def on_commit(self) -> None:
-        pass
-
-    def on_abort(self) -> None:
-        pass
-
     async def on_assigned(self, partitions: set[tuple[str, int]]) -> None:
         self.assigned_at = time.perf_counter()
-
-    async def on_revoked(self, partitions: set[tuple[str, int]]) -> None:
-        pass
 
 
 async def committed(consumer: Any, topic: str) -> int:

@@ -11,9 +11,10 @@ import os
 import signal
 
 from tanggap.streaming import DeadLetterPolicy, Message, TransactionalOutput, TransactionalRunner
+from tanggap.streaming.transactional import TransactionalProcessor
 
 
-class Copier:
+class Copier(TransactionalProcessor):
     def __init__(self, output: str, crash_at: bytes | None) -> None:
         self.output = output
         self.crash_at = crash_at
@@ -26,15 +27,6 @@ class Copier:
 
     def on_commit(self) -> None:
         print("committed", flush=True)
-
-    def on_abort(self) -> None:
-        pass
-
-    async def on_assigned(self, partitions: set[tuple[str, int]]) -> None:
-        pass
-
-    async def on_revoked(self, partitions: set[tuple[str, int]]) -> None:
-        pass
 
 
 async def main() -> None:

@@ -92,17 +92,29 @@ class TransactionalOutput:
 
 
 class TransactionalProcessor(Protocol):
+    """What a transactional runner drives. The hooks default to doing
+    nothing: a stateless processor subclasses this and writes only
+    ``process``."""
+
     async def process(self, message: Message, out: TransactionalOutput) -> None:
         """Handle one message; raise a poison error to dead-letter it (the
         dead letter joins the transaction), anything else aborts the batch."""
 
-    def on_commit(self) -> None: ...
+    def on_commit(self) -> None:
+        """The batch's transaction committed: keep what it changed."""
+        return None
 
-    def on_abort(self) -> None: ...
+    def on_abort(self) -> None:
+        """The batch's transaction aborted: drop what it changed."""
+        return None
 
-    async def on_assigned(self, partitions: set[tuple[str, int]]) -> None: ...
+    async def on_assigned(self, partitions: set[tuple[str, int]]) -> None:
+        """Partitions were assigned (before their first message)."""
+        return None
 
-    async def on_revoked(self, partitions: set[tuple[str, int]]) -> None: ...
+    async def on_revoked(self, partitions: set[tuple[str, int]]) -> None:
+        """Partitions are being revoked (after the current batch)."""
+        return None
 
 
 class TransactionalRunner:
