@@ -16,6 +16,10 @@ process at a fixed concurrency, with a unique body per request:
 
   ceiling     a bare FastAPI endpoint with intake's validation (the request
               DTO and the catalogue rules) and no I/O: the HTTP layer's limit
+  ceiling-direct
+              the same endpoint served the way intake serves its report
+              route, through the direct lane past FastAPI's router and
+              dependency machinery (docs/adr/0017): the limit of that lane
   intake      POST /v1/reports: validation, report.submitted produced with
               acks=all and waited for, the row written (group commit)
   intake+key  the same with a unique Idempotency-Key per request (reserved
@@ -111,9 +115,15 @@ end
 # ---------------------------------------------------------------------------
 
 
-def ceiling_app() -> FastAPI:
-    """Intake's validation, nothing else."""
+def ceiling_app(*, direct: bool) -> FastAPI:
+    """Intake's validation, nothing else; ``direct`` serves it through intake's
+    direct lane, parsing the body the way intake's report route does."""
+    from fastapi import Request
+    from fastapi.routing import APIRoute
+
+    from tanggap.intake.api.deps import parse_json_body
     from tanggap.intake.api.dto import ReportCreate
+    from tanggap.intake.api.middleware import DirectRoute
     from tanggap.intake.api.reports import _draft
     from tanggap.intake.domain.report import build_submission
     from tanggap.intake.service import new_report_id
@@ -127,8 +137,7 @@ def ceiling_app() -> FastAPI:
 
     app = FastAPI(lifespan=lifespan)
 
-    @app.post("/v1/reports", status_code=202)
-    async def submit(body: ReportCreate) -> Response:
+    def accept(body: ReportCreate) -> Response:
         report = build_submission(
             _draft(body),
             catalogue=catalogue,
@@ -142,6 +151,21 @@ def ceiling_app() -> FastAPI:
             media_type="application/json",
         )
 
+    @app.post("/v1/reports", status_code=202)
+    async def submit(body: ReportCreate) -> Response:
+        return accept(body)
+
+    async def submit_direct(request: Request) -> Response:
+        return accept(parse_json_body(ReportCreate, await request.body()))
+
+    if direct:
+        route = next(r for r in app.routes if isinstance(r, APIRoute) and r.path == "/v1/reports")
+        app.add_middleware(
+            DirectRoute,
+            route=route,
+            endpoint=submit_direct,
+            exception_handlers=lambda: app.exception_handlers,
+        )
     return app
 
 
@@ -298,8 +322,8 @@ def serve(name: str, port: int, profile_to: str | None) -> None:
         from tanggap.intake.settings import Settings
 
         app = create_app(Settings())
-    elif name == "ceiling":
-        app = ceiling_app()
+    elif name in ("ceiling", "ceiling-direct"):
+        app = ceiling_app(direct=name == "ceiling-direct")
     elif name == "crud":
         app = crud_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_SCHEMA"])
     else:
@@ -575,27 +599,32 @@ def print_profile(path: str) -> None:
 
 
 def report(
-    results: list[Result], producer_rate: float, args: argparse.Namespace, durability: str
+    results: list[Result],
+    producer_rate: float,
+    args: argparse.Namespace,
+    infrastructure: str,
+    durability: str,
 ) -> None:
     print(
         f"\nPOST /v1/reports, one uvicorn worker, wrk -t1 -c{args.connections} "
         f"-d{args.duration}s, {os.cpu_count()} CPUs shared with Kafka and PostgreSQL "
-        f"({args.infra} profile: {durability})\n"
+        f"({infrastructure}: {durability})\n"
     )
-    header = f"{'target':<12}{'reports/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    header = f"{'target':<16}{'reports/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
     print(header + f"{'non-2xx':>9}{'stored':>9}")
     for r in results:
         stored = "-" if r.stored is None else str(r.stored)
         print(
-            f"{r.target:<12}{r.rate:>11.0f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.p99_ms:>9.1f}"
+            f"{r.target:<16}{r.rate:>11.0f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.p99_ms:>9.1f}"
             f"{r.non_2xx + r.socket_errors:>9}{stored:>9}"
         )
-    print(f"{'raw aiokafka producer (acks=all, idempotent)':<44}{producer_rate:>10.0f} events/s")
+    print(f"{'raw aiokafka producer (acks=all, idempotent)':<48}{producer_rate:>10.0f} events/s")
     by = {r.target: r for r in results}
     intake, ceiling, crud, orm = by["intake"], by["ceiling"], by["crud"], by["crud-orm"]
-    keyed = by["intake+key"]
+    direct, keyed = by["ceiling-direct"], by["intake+key"]
     print(
-        f"\nintake: {100 * intake.rate / ceiling.rate:.0f} % of the ceiling, "
+        f"\nintake: {100 * intake.rate / ceiling.rate:.0f} % of the ceiling "
+        f"({100 * intake.rate / direct.rate:.0f} % of the direct-lane ceiling), "
         f"{intake.rate / crud.rate:.2f}x crud, {intake.rate / orm.rate:.2f}x crud-orm; "
         f"with an Idempotency-Key {100 * keyed.rate / ceiling.rate:.0f} %, "
         f"{keyed.rate / crud.rate:.2f}x and {keyed.rate / orm.rate:.2f}x."
@@ -611,7 +640,9 @@ def main() -> None:
     parser.add_argument("--producer-events", type=int, default=20_000)
     parser.add_argument("--profile", action="store_true", help="cProfile the intake server")
     parser.add_argument(
-        "--serve", choices=["intake", "ceiling", "crud", "crud-orm"], help=argparse.SUPPRESS
+        "--serve",
+        choices=["intake", "ceiling", "ceiling-direct", "crud", "crud-orm"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--profile-to", help=argparse.SUPPRESS)
@@ -624,6 +655,12 @@ def main() -> None:
     kafka = os.environ.get("TANGGAP_KAFKA_BOOTSTRAP", INFRA[args.infra][0])
     database_url = os.environ.get("TANGGAP_DATABASE_URL", INFRA[args.infra][1])
     durability = asyncio.run(database_durability(database_url))
+    overridden = {"TANGGAP_KAFKA_BOOTSTRAP", "TANGGAP_DATABASE_URL"} & set(os.environ)
+    infrastructure = (
+        f"{', '.join(sorted(overridden))} from the environment"
+        if overridden
+        else f"{args.infra} profile"
+    )
     schema, topic = asyncio.run(prepare(kafka, database_url))
     workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
     script = workdir / "report.lua"
@@ -649,8 +686,9 @@ def main() -> None:
     crud_env = {"BENCH_DATABASE_URL": database_url, "BENCH_SCHEMA": schema}
     results: list[Result] = []
     try:
-        with server("ceiling", {}, None) as port:
-            results.append(measure("ceiling", wrk, port, script, args))
+        for target in ("ceiling", "ceiling-direct"):
+            with server(target, {}, None) as port:
+                results.append(measure(target, wrk, port, script, args))
         with server("intake", intake_env, None) as port:
             results.append(measure("intake", wrk, port, script, args, stored=records))
         with server("intake", intake_env, None) as port:
@@ -661,7 +699,7 @@ def main() -> None:
             with server(target, crud_env, None) as port:
                 results.append(measure(target, wrk, port, script, args, stored=rows))
         rate = asyncio.run(raw_producer_rate(kafka, topic, args.producer_events))
-        report(results, rate, args, durability)
+        report(results, rate, args, infrastructure, durability)
         if args.profile:
             # A separate run: cProfile slows the server down, its figures are
             # not the ones above.

@@ -96,3 +96,20 @@ async def test_up_to_max_concurrent_flushes_run_at_once() -> None:
     await asyncio.gather(first, second, third)
     await group.drain()
     assert running == 0
+
+
+async def test_an_item_submitted_as_the_last_flusher_finishes_is_still_written() -> None:
+    """The waiter of a batch resumes before its flusher task's done callbacks
+    run: an item it submits at once must start a flusher, not wait forever
+    behind one that has already left its loop."""
+    written: list[int] = []
+
+    async def flush(items: Sequence[int]) -> list[None]:
+        written.extend(items)
+        return [None] * len(items)  # no suspension: the flusher ends in one step
+
+    group = GroupCommit[int, None](flush, max_concurrent=1)
+    async with asyncio.timeout(2):  # not wait_for: its extra task would hide the race
+        await group.submit(1)
+        await group.submit(2)
+    assert written == [1, 2]

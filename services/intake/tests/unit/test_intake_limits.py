@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from tanggap.intake.domain.idempotency import (
@@ -13,6 +14,9 @@ from tanggap.intake.domain.idempotency import (
     valid_key,
 )
 from tanggap.intake.domain.ratelimit import TokenBuckets
+from tanggap.intake.domain.report import Point, ReportDraft, ReporterInput
+from tanggap.schemas.common import Privacy
+from tanggap.schemas.events import Channel
 
 
 def test_a_bucket_allows_its_burst_then_refills_at_the_rate() -> None:
@@ -54,6 +58,28 @@ def test_idempotency_outcomes() -> None:
 def test_fingerprints_ignore_key_order_and_see_content() -> None:
     assert fingerprint({"a": 1, "b": [1, 2]}) == fingerprint({"b": [1, 2], "a": 1})
     assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+
+
+def test_a_draft_fingerprints_as_its_asdict_did() -> None:
+    """Fingerprints stored before the draft was hashed without asdict must
+    still match a retry of the same request after an upgrade."""
+    drafts = [
+        ReportDraft(category="sampah", description="x", location=None, channel=Channel.OPEN311),
+        ReportDraft(
+            category="air-bersih",
+            description="Pipa bocor",
+            location=Point(-6.0337, 106.0698, 12.0),
+            channel=Channel.NATIVE,
+            address_text="Jl. Akses Pasar Kranggot",
+            media_ids=("m1", "m2"),
+            answers={"jenis": "bocor", "z": [1, {"b": 2, "a": None}]},
+            reporter=ReporterInput(name="Siti", phone="0812-3456-7890", email=None),
+            privacy=Privacy.ANONYMOUS,
+            client_id="fixmystreet",
+        ),
+    ]
+    for draft in drafts:
+        assert fingerprint(draft) == fingerprint(dataclasses.asdict(draft))
 
 
 def test_valid_keys() -> None:

@@ -12,7 +12,7 @@ from tanggap.streaming.commit import CommitPolicy
 from tanggap.streaming.deadletter import DeadLetterPolicy, PoisonMessage, TooManyPoisonMessages
 from tanggap.streaming.health import Heartbeat
 from tanggap.streaming.message import Message
-from tanggap.streaming.producer import EventProducer
+from tanggap.streaming.producer import DeliveryTimeout, EventProducer
 from tanggap.streaming.runner import ConsumerRunner, HandlerFailed
 from tanggap.streaming.transactional import TransactionalOutput, TransactionalRunner
 
@@ -20,6 +20,7 @@ __all__ = [
     "CommitPolicy",
     "ConsumerRunner",
     "DeadLetterPolicy",
+    "DeliveryTimeout",
     "EventProducer",
     "HandlerFailed",
     "Heartbeat",

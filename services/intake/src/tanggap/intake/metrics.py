@@ -3,6 +3,8 @@ template (never a raw path), a status code, a category code from the
 catalogue, a channel, a stable error code. The produce latency is the
 streaming library's ``tanggap_producer_send_seconds``."""
 
+import functools
+
 from prometheus_client import Counter, Histogram
 
 HTTP_SECONDS = Histogram(
@@ -31,3 +33,16 @@ IDEMPOTENT_REPLAYS = Counter(
     "Requests answered from an earlier request with the same Idempotency-Key, by outcome.",
     ["outcome"],
 )
+
+
+# The labelled children of the two metrics every report touches, looked up
+# once per label set: labels() takes a lock and builds a key on every call.
+# Both label sets are bounded (see above), and so are these caches.
+@functools.lru_cache(maxsize=1024)
+def http_seconds(method: str, route: str, status: str) -> Histogram:
+    return HTTP_SECONDS.labels(method, route, status)
+
+
+@functools.lru_cache(maxsize=1024)
+def reports_accepted(category: str, channel: str) -> Counter:
+    return REPORTS_ACCEPTED.labels(category, channel)

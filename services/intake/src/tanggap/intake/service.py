@@ -128,7 +128,7 @@ class ReportService:
         if idempotency_request is None:
             await self._publish(report, None, traceparent)
             return await self._accept(report, None)
-        fingerprint = idempotency.fingerprint(dataclasses.asdict(draft))
+        fingerprint = idempotency.fingerprint(draft)
         reservation = NewReservation(
             scope=idempotency_request.scope,
             key=idempotency_request.key,
@@ -226,7 +226,7 @@ class ReportService:
             # from the topic; an in-flight key is taken over by a retry.
             metrics.PROJECTION_WRITE_FAILURES.inc()
             log.error("report_row_not_written", report_id=report.report_id, error=repr(exc))
-        metrics.REPORTS_ACCEPTED.labels(report.category, report.channel.value).inc()
+        metrics.reports_accepted(report.category, report.channel.value).inc()
         return self._accepted(report.report_id, report.submitted_at, report.category, False)
 
     def _accepted(

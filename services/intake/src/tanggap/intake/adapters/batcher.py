@@ -39,10 +39,22 @@ class GroupCommit(Generic[T, R]):
         if len(self._flushers) < self._max_concurrent:
             flusher = asyncio.create_task(self._run())
             self._flushers.add(flusher)
+            # Also for a flusher cancelled before its first step (its finally never runs).
             flusher.add_done_callback(self._flushers.discard)
         return await future
 
     async def _run(self) -> None:
+        try:
+            await self._flush_queued()
+        finally:
+            # Leave the set in the same step as the loop saw an empty queue: a
+            # done callback would run later, and an item submitted in between
+            # would find no room for a flusher and wait forever.
+            current = asyncio.current_task()
+            if current is not None:
+                self._flushers.discard(current)
+
+    async def _flush_queued(self) -> None:
         while self._queue:
             batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
             try:

@@ -83,9 +83,9 @@ class ReportPublisher:
             traceparent=traceparent,
         )
         try:
-            # asyncio.timeout, not wait_for: no extra task per report.
-            async with asyncio.timeout(self._timeout_s):
-                await producer.send_record(self._topic, record)
+            # Bounded by the producer: request_timeout_ms until the record is
+            # queued, then its delivery timeout (main.py sets both).
+            await producer.send_record(self._topic, record)
         except Exception as exc:
             self._abandon(producer, exc)
             raise PublishFailed(

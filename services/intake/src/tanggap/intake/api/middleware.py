@@ -1,14 +1,19 @@
 """Pure ASGI middleware (no BaseHTTPMiddleware: it costs a task and a copy per
-request on the hot path): request metrics by route template, and the body
-size limit."""
+request on the hot path): request metrics by route template, the body size
+limit, and the direct lane to the report route."""
 
 from __future__ import annotations
 
+import inspect
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import orjson
 from fastapi import HTTPException
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tanggap.intake import metrics
@@ -43,7 +48,7 @@ class RequestMetrics:
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
-            metrics.HTTP_SECONDS.labels(scope["method"], template, str(status)).observe(
+            metrics.http_seconds(scope["method"], template, str(status)).observe(
                 time.perf_counter() - started
             )
 
@@ -139,3 +144,68 @@ async def _too_large(send: Send, path: str, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+# As Starlette types them: a handler may answer directly or be awaited.
+ExceptionHandler = Callable[[Request, Any], Response | Awaitable[Response]]
+
+
+class DirectRoute:
+    """Serves one route by calling its endpoint straight from here, past the
+    rest of FastAPI's stack (exception, exit-stack and body-limit middleware,
+    the router, the route's dependency machinery): about a third of
+    intake's CPU per report (docs/adr/0017-intake-direct-report-route.md).
+
+    The route stays declared on the app, so the OpenAPI document, and any
+    other method on the path, are FastAPI's as before. The endpoint must take
+    the Request and return a Response, checking everything itself (the report
+    route does); an exception with a handler registered on the app for its
+    class (or a base class other than Exception) is answered by that handler,
+    as Starlette's ExceptionMiddleware would; anything else propagates to the
+    app's server-error handling, as from any route."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        route: APIRoute,
+        endpoint: Endpoint,
+        exception_handlers: Callable[[], Mapping[Any, ExceptionHandler]],
+    ) -> None:
+        self.app = app
+        self.route = route
+        self.endpoint = endpoint
+        self.exception_handlers = exception_handlers
+        self._methods = route.methods or set()
+        self._path = route.path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self._path
+            or scope["method"] not in self._methods
+        ):
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = self.route  # what RequestMetrics labels by
+        request = Request(scope, receive, send)
+        try:
+            response = await self.endpoint(request)
+        except Exception as exc:
+            handler = self._handler_for(exc)
+            if handler is None:
+                raise
+            answer = handler(request, exc)
+            response = await answer if inspect.isawaitable(answer) else answer
+        await response(scope, receive, send)
+
+    def _handler_for(self, exc: Exception) -> ExceptionHandler | None:
+        handlers = self.exception_handlers()
+        for cls in type(exc).__mro__:
+            if cls is Exception:
+                return None
+            handler = handlers.get(cls)
+            if handler is not None:
+                return handler
+        return None

@@ -47,7 +47,9 @@ def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     responses=_problems(409, 413, 415, 422, 429, 503),
     # The body and headers are read in the handler, and documented here: on
     # the hottest route, pydantic's own JSON parser instead of json.loads plus
-    # validation, and no dependency to resolve (bench/RESULTS.md).
+    # validation, and no dependency to resolve (bench/RESULTS.md). main.py
+    # serves this route through api.middleware.DirectRoute (docs/adr/0017):
+    # a dependency declared here would never run.
     openapi_extra={
         "parameters": [IDEMPOTENCY_KEY_PARAMETER],
         "requestBody": {

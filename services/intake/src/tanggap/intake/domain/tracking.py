@@ -50,7 +50,8 @@ class TrackingTokens:
 
 
 def _mac(secret: bytes, body: bytes) -> bytes:
-    return hmac.new(secret, body, hashlib.sha256).digest()[:_MAC_BYTES]
+    # hmac.digest: OpenSSL's one-shot HMAC, no HMAC object per token.
+    return hmac.digest(secret, body, hashlib.sha256)[:_MAC_BYTES]
 
 
 def _b64(raw: bytes) -> str:
