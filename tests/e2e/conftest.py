@@ -104,6 +104,7 @@ class Stack:
     dashboard_schema: str
     logs: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    open311_api_key: str = ""
 
     def topic(self, topic: Topic | str) -> str:
         return f"{self.prefix}{topic}"
@@ -317,6 +318,13 @@ def stack(
                 env["dashboard"],
                 stdin=PASSWORD + "\n",
             )
+        # An outside Open311 client (an aggregator), with a key issued as in production.
+        issued = _run(["tanggap-intake", "api-key", "create", "e2e aggregator"], env["intake"])
+        stack.open311_api_key = next(
+            line.split(":", 1)[1].strip()
+            for line in issued.splitlines()
+            if line.startswith("api_key:")
+        )
         yield stack
     finally:
         _stop(stack)

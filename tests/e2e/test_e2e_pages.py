@@ -5,9 +5,11 @@ photo) goes through the page and reaches Kafka as one `report.submitted`."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -115,4 +117,55 @@ def test_command_center_for_the_city_and_for_a_lurah(
     lurah.shot("ui-phone-map", full_page=False)
     lurah.page.click("#tab-stats")
     lurah.shot("ui-phone-stats")
+    lurah.assert_clean()
+
+
+def test_the_command_center_sees_an_open311_request_it_must_place_by_hand(
+    open_page: Any, stack: Any, log_in: Any, operators: Any
+) -> None:
+    """An aggregator's request whose address the gazetteer cannot place is
+    accepted and flagged by intake, rejected by routing for want of a point,
+    and shown to the command center (and to no one else) with what the
+    citizen wrote and how to reach them."""
+    description = f"Pipa PDAM bocor di mulut gang sejak kemarin, e2e {uuid.uuid4().hex[:8]}"
+    answer = httpx.post(
+        f"{stack.intake_url}/open311/v2/requests.json",
+        data={
+            "api_key": stack.open311_api_key,
+            "service_code": "air-bersih",
+            "attribute[jenis]": "bocor",
+            "address_string": "Gang Kenanga RT 07 RW 02, dekat musala",
+            "description": description,
+            "first_name": "Rina",
+            "phone": "0812-7788-9900",
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    [created] = answer.json()
+
+    city = open_page(f"{stack.dashboard_url}/ui/")
+    log_in(city, operators.command_center)
+    page = city.page
+    item = page.locator(".unrouted-item", has_text=description)
+    expect(page.locator("#unrouted")).to_be_visible()
+    # Opening the list reloads it; the projector may still be on its way.
+    page.click("#unrouted summary")
+    deadline = time.monotonic() + 30
+    while item.count() == 0 and time.monotonic() < deadline:
+        page.wait_for_timeout(1000)
+        page.click("#unrouted summary")  # closed, and opened (reloaded) again
+        page.click("#unrouted summary")
+    expect(item).to_be_visible()
+    expect(item.locator(".needs-location")).to_have_text("Perlu lokasi")
+    expect(item).to_contain_text("Gang Kenanga RT 07 RW 02")
+    expect(item).to_contain_text(created["service_request_id"])
+    expect(item.locator("a[href^='tel:']")).to_have_text("+6281277889900")
+    city.axe("ui-unrouted")
+    city.shot("ui-unrouted", full_page=False)
+    city.assert_clean()
+
+    lurah = open_page(f"{stack.dashboard_url}/ui/")
+    log_in(lurah, operators.lurah)
+    expect(lurah.page.locator("#unrouted")).to_be_hidden()
     lurah.assert_clean()

@@ -12,11 +12,13 @@ import { createPanel } from "./panel.js";
 import { loadFigures, renderLeague, renderTiles, renderTrend, resetTrend } from "./stats.js";
 import { emptyFilters, matches, PRIORITIES, query, refreshOverdue, STATUSES } from "./store.js";
 import { toast } from "./ui.js";
+import { isCommandCenter, loadUnrouted, renderUnrouted } from "./unrouted.js";
 
 const $ = (id) => document.getElementById(id);
 const FIGURES_EVERY_MS = 4000; // at most this often after live changes
 const FIGURES_IDLE_MS = 60000; // and at least this often (overdue grows with time)
 const FRESH_MS = 8000;
+const UNROUTED_EVERY_MS = 60000;
 
 const state = {
   incidents: new Map(),
@@ -26,6 +28,7 @@ const state = {
   areas: null,
   config: {},
   figures: null,
+  unrouted: [],
 };
 let map = null;
 let panel = null;
@@ -219,6 +222,24 @@ function onIncidentChanged(incident) {
   scheduleFigures(FIGURES_EVERY_MS);
 }
 
+// ---------------------------------------------------------------- not routed
+
+async function refreshUnrouted() {
+  try {
+    state.unrouted = await loadUnrouted(api);
+  } catch (error) {
+    console.warn("unrouted", error);
+    return;
+  }
+  renderUnroutedList();
+}
+
+function renderUnroutedList() {
+  const shown = renderUnrouted($("unrouted-list"), state.unrouted, { catalogue: state.catalogue });
+  $("unrouted-count").textContent = `(${shown})`;
+  $("unrouted-empty").hidden = shown > 0;
+}
+
 // ---------------------------------------------------------------- figures
 
 async function refreshFigures() {
@@ -299,7 +320,14 @@ async function start() {
     map = await createMap($("map"), { focus: focusKelurahan(op), tiles: config.tiles, onSelect: select });
   }
   panel ??= createPanel({ catalogue: state.catalogue, onChanged: onIncidentChanged });
-  await Promise.all([reloadIncidents(), refreshFigures()]);
+  // Only the command center handles reports no incident holds (the API refuses others).
+  const unrouted = isCommandCenter(op);
+  $("unrouted").hidden = !unrouted;
+  await Promise.all([reloadIncidents(), refreshFigures(), unrouted ? refreshUnrouted() : null]);
+  if (unrouted) {
+    $("unrouted").addEventListener("toggle", () => $("unrouted").open && refreshUnrouted());
+    setInterval(refreshUnrouted, UNROUTED_EVERY_MS);
+  }
   live = connectLive({ onEvent: onLiveEvent, onState: setLive });
   setInterval(renderQueue, 30000); // deadlines count down, overdue flags turn
 }
@@ -325,6 +353,7 @@ async function main() {
     renderWho(op);
     fillFilters(op);
     renderQueue();
+    if (isCommandCenter(op)) renderUnroutedList();
     resetTrend();
     renderFigures();
     setLive($("live").dataset.state);
