@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -21,10 +22,12 @@ from dashboard_testkit import (
     produce,
     settings_for,
 )
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tanggap.dashboard.domain.roles import Role
 from tanggap.dashboard.main import create_app
+from tanggap.dashboard.service.live import prune_change_log
 from tanggap.streaming import EventProducer
 
 pytestmark = pytest.mark.integration
@@ -63,23 +66,30 @@ async def server(
     await asyncio.wait_for(task, 30)
 
 
-async def read_until(
-    response: httpx.Response, done: Callable[[dict[str, Any]], bool]
-) -> list[dict[str, Any]]:
-    """Parse server-sent events until one (its JSON data) satisfies ``done``."""
-    events: list[dict[str, Any]] = []
-    current: dict[str, Any] = {}
+async def sse_events(response: httpx.Response) -> AsyncIterator[dict[str, str]]:
+    """Server-sent events as they come: id, event and data, as text."""
+    current: dict[str, str] = {}
     async for line in response.aiter_lines():
         if line == "":
-            if current.get("event") == "incident":
-                current["data"] = json.loads(current["data"])
-                events.append(current)
-                if done(current["data"]):
-                    return events
+            if "event" in current:
+                yield current
             current = {}
         elif not line.startswith(":"):
             field, _, value = line.partition(":")
             current[field] = value.strip()
+
+
+async def read_until(
+    response: httpx.Response, done: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    """Incident events (their JSON data parsed) until one satisfies ``done``."""
+    events: list[dict[str, Any]] = []
+    async for event in sse_events(response):
+        if event["event"] == "incident":
+            parsed: dict[str, Any] = {**event, "data": json.loads(event["data"])}
+            events.append(parsed)
+            if done(parsed["data"]):
+                break
     return events
 
 
@@ -131,3 +141,52 @@ async def test_changes_in_scope_live_and_resumed(
 
         refused = await client.get("/v1/live/incidents", params={"access_token": "not-a-token"})
         assert refused.status_code == 401
+
+
+async def read_events(response: httpx.Response, wanted: int) -> list[dict[str, str]]:
+    """The first ``wanted`` events of any kind."""
+    events: list[dict[str, str]] = []
+    async for event in sse_events(response):
+        events.append(event)
+        if len(events) == wanted:
+            break
+    return events
+
+
+async def test_old_changes_are_pruned_and_a_client_behind_them_is_told_to_reload(
+    server: str, engine: AsyncEngine, prefix: str, producer: EventProducer
+) -> None:
+    scenario = Scenario(await load_areas(engine))
+    mine, events = scenario.report(CIBEBER)
+    await produce(producer, prefix, events)
+    await eventually(lambda: status_is(engine, mine, "open"))
+    async with engine.begin() as connection:
+        ids = [row.id for row in await connection.execute(text("SELECT id FROM changes"))]
+        # Age every change but the newest past the retention.
+        await connection.execute(text("UPDATE changes SET recorded_at = now() - interval '4 days'"))
+    assert len(ids) >= 2
+    before_first = min(ids) - 1
+
+    pruned = await prune_change_log(engine, timedelta(hours=72), lambda: datetime.now(UTC))
+
+    async with engine.connect() as connection:
+        left = [row.id for row in await connection.execute(text("SELECT id FROM changes"))]
+    assert left == [max(ids)], "everything old goes, but the newest change stays"
+    assert pruned == len(ids) - 1
+    assert await prune_change_log(engine, timedelta(hours=72), lambda: datetime.now(UTC)) == 0
+
+    async with httpx.AsyncClient(base_url=server, timeout=20) as client:
+        headers = await login(client, "lurah.cibeber", PASSWORD)
+        behind = {**headers, "Last-Event-ID": str(before_first)}
+        async with client.stream("GET", "/v1/live/incidents", headers=behind) as live:
+            await produce(producer, prefix, scenario.step(mine, "acknowledge"))
+            reset, after = await asyncio.wait_for(read_events(live, 2), 20)
+        assert reset == {"id": str(max(ids)), "event": "reset", "data": "{}"}
+        assert after["event"] == "incident"
+        assert int(after["id"]) > max(ids)
+
+        # Resuming from the newest change that is left loses nothing: no reset.
+        current = {**headers, "Last-Event-ID": str(max(ids))}
+        async with client.stream("GET", "/v1/live/incidents", headers=current) as live:
+            [first] = await asyncio.wait_for(read_events(live, 1), 20)
+        assert first["event"] == "incident"

@@ -1,12 +1,14 @@
 // The live stream of incident changes (GET /v1/live/incidents), resumed after
 // a drop from the last event seen (Last-Event-ID), with a fresh token each
-// time. Calls onEvent(payload) per change and onState("live"|"connecting"|"down").
+// time. Calls onEvent(payload) per change, onReset() when the server no longer
+// has what was missed (reload everything; the stream goes on from now), and
+// onState("live"|"connecting"|"down").
 import { SseParser } from "../sse.js";
 import { accessToken } from "./auth.js";
 
 const MAX_BACKOFF_MS = 30000;
 
-export function connectLive({ onEvent, onState }) {
+export function connectLive({ onEvent, onReset, onState }) {
   let lastEventId = null;
   let stopped = false;
   let controller = null;
@@ -27,6 +29,10 @@ export function connectLive({ onEvent, onState }) {
       if (done) return parser.retryMs;
       for (const event of parser.push(value)) {
         if (event.id !== null) lastEventId = event.id;
+        if (event.event === "reset") {
+          onReset();
+          continue;
+        }
         if (event.event !== "incident") continue;
         try {
           onEvent(JSON.parse(event.data));

@@ -213,6 +213,14 @@ function onLiveEvent(payload) {
   scheduleFigures(FIGURES_EVERY_MS);
 }
 
+// Back after longer than the server keeps changes (a wall screen woken in the
+// morning): what was missed is gone from the log, so everything is read again.
+function onLiveReset() {
+  reloadIncidents().catch((error) => console.warn("reload", error));
+  scheduleFigures(0);
+  if (isCommandCenter(operator())) refreshUnrouted();
+}
+
 function onIncidentChanged(incident) {
   if (state.incidents.has(incident.id)) {
     state.incidents.set(incident.id, incident);
@@ -328,7 +336,7 @@ async function start() {
     $("unrouted").addEventListener("toggle", () => $("unrouted").open && refreshUnrouted());
     setInterval(refreshUnrouted, UNROUTED_EVERY_MS);
   }
-  live = connectLive({ onEvent: onLiveEvent, onState: setLive });
+  live = connectLive({ onEvent: onLiveEvent, onReset: onLiveReset, onState: setLive });
   setInterval(renderQueue, 30000); // deadlines count down, overdue flags turn
 }
 

@@ -29,3 +29,7 @@ LIVE_CLIENTS = Gauge(
     "tanggap_dashboard_live_clients",
     "Open server-sent-event streams.",
 )
+CHANGES_PRUNED = Counter(
+    "tanggap_dashboard_change_log_pruned_total",
+    "Changes deleted from the live stream's log after its retention.",
+)

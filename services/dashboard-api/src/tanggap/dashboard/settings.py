@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         default=5.0, ge=0, le=30, description="How long an action waits for routing's answer"
     )
     public_stats_cache_s: float = Field(default=30.0, ge=0)
+    change_log_retention_h: float = Field(
+        default=72.0,
+        gt=0,
+        description="How long the live stream's change log keeps a change; a client "
+        "resuming from an older one is told to reload (event: reset)",
+    )
+    change_log_prune_every_s: float = Field(default=3600.0, gt=0)
     intake_public_url: str = Field(
         default="http://127.0.0.1:8001", description="Where clients fetch report photos"
     )

@@ -8,9 +8,15 @@ when the API and the projector scale apart.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tanggap.dashboard.adapters.projection.projector import Projector, take_projection_lock
+from tanggap.dashboard.service.clock import utc_now
+from tanggap.dashboard.service.live import prune_periodically
 from tanggap.dashboard.settings import Settings
 from tanggap.schemas.topic_names import Topic
 from tanggap.streaming import ConsumerRunner, DeadLetterPolicy, Heartbeat, Message
@@ -20,6 +26,8 @@ class ProjectorWorker:
     def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
         self.engine = engine
         self.schema = settings.database_schema
+        self.retention = timedelta(hours=settings.change_log_retention_h)
+        self.prune_every_s = settings.change_log_prune_every_s
         self.projector = Projector(notify_schema=settings.database_schema)
         self.heartbeat = Heartbeat("dashboard-projector")
         self.runner = ConsumerRunner(
@@ -38,7 +46,17 @@ class ProjectorWorker:
             await self.projector.apply(connection, message)
 
     async def run(self) -> None:
-        await self.runner.run()
+        """The projection, and the pruning of the change log it writes."""
+        pruner = asyncio.create_task(
+            prune_periodically(self.engine, self.retention, self.prune_every_s, utc_now),
+            name="change-log-pruner",
+        )
+        try:
+            await self.runner.run()
+        finally:
+            pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pruner
 
     def stop(self) -> None:
         self.runner.stop()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tanggap.dashboard.adapters.incident_queries import INCIDENT_COLUMNS, LAT, LON
@@ -38,3 +40,23 @@ async def changes_after(
         .order_by(changes.c.id)
     )
     return list((await connection.execute(query)).all()), int(upto)
+
+
+async def oldest_change_id(connection: AsyncConnection) -> int | None:
+    found = await connection.scalar(select(func.min(changes.c.id)))
+    return None if found is None else int(found)
+
+
+async def prune_changes(connection: AsyncConnection, before: datetime, batch: int) -> int:
+    """Deletes up to ``batch`` changes recorded before ``before``, oldest first,
+    and never the newest change: the log's lowest id then always tells a
+    resuming client whether what it missed is still there. Returns how many."""
+    newest = select(func.max(changes.c.id)).scalar_subquery()
+    doomed = (
+        select(changes.c.id)
+        .where(changes.c.recorded_at < before, changes.c.id < newest)
+        .order_by(changes.c.id)
+        .limit(batch)
+    )
+    result = await connection.execute(delete(changes).where(changes.c.id.in_(doomed)))
+    return int(result.rowcount or 0)

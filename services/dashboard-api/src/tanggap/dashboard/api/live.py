@@ -1,8 +1,10 @@
 """Server-sent events: incident changes in the caller's scope, as they happen.
 
 Resumable: each event's ``id`` is its change-log id; a client reconnecting with
-``Last-Event-ID`` (browsers do this by themselves) gets what it missed. Browsers'
-EventSource cannot send headers, so the access token may also come as the
+``Last-Event-ID`` (browsers do this by themselves) gets what it missed — or,
+when that is older than the log keeps (``change_log_retention_h``), an
+``event: reset`` first: reload everything, then follow. Browsers' EventSource
+cannot send headers, so the access token may also come as the
 ``access_token`` query parameter on this one endpoint.
 """
 
@@ -21,7 +23,7 @@ from tanggap.dashboard.api.errors import PROBLEM_RESPONSES
 from tanggap.dashboard.domain.errors import InvalidToken
 from tanggap.dashboard.domain.roles import Principal
 from tanggap.dashboard.service.clock import Clock
-from tanggap.dashboard.service.live import LiveFeed
+from tanggap.dashboard.service.live import LiveFeed, LogPruned
 
 router = APIRouter(prefix="/v1/live", tags=["live"], responses=PROBLEM_RESPONSES)
 
@@ -35,6 +37,9 @@ async def _events(
     async for row in feed.stream(principal, last):
         if row is None:
             yield b": keep-alive\n\n"
+            continue
+        if isinstance(row, LogPruned):
+            yield b"id: %d\nevent: reset\ndata: {}\n\n" % row.newest
             continue
         payload = {
             "kind": row.kind,
