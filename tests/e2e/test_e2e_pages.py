@@ -169,3 +169,47 @@ def test_the_command_center_sees_an_open311_request_it_must_place_by_hand(
     log_in(lurah, operators.lurah)
     expect(lurah.page.locator("#unrouted")).to_be_hidden()
     lurah.assert_clean()
+
+
+def test_the_command_center_reassigns_an_incident_to_a_unit_picked_by_name(
+    open_page: Any, stack: Any, log_in: Any, operators: Any, citizen_report: Any
+) -> None:
+    """The reassign form offers the city's units by name, grouped by kind (not
+    an id to type); routing carries the choice out and the panel shows it."""
+    marker = uuid.uuid4().hex[:8]
+    citizen, token = citizen_report(f"Sampah menumpuk di bahu jalan. [{marker}]", at=2)
+    citizen.assert_clean()
+    incident_id = None
+    deadline = time.monotonic() + 30
+    while incident_id is None and time.monotonic() < deadline:
+        incident_id = httpx.get(f"{stack.intake_url}/v1/track/{token}", timeout=5).json()[
+            "incident_id"
+        ]
+        time.sleep(0.3)
+    assert incident_id, "routing opened no incident for the report"
+
+    city = open_page(f"{stack.dashboard_url}/ui/")
+    log_in(city, operators.command_center)
+    page = city.page
+    entry = page.locator(f'#incident-list .incident-button[data-id="{incident_id}"]')
+    expect(entry).to_be_visible(timeout=20000)
+    entry.click()
+    panel = page.locator("#panel")
+    expect(panel).to_contain_text("Kelurahan Cibeber")
+    panel.locator("button[data-action=reassign]").click()
+    picker = panel.locator("form[data-action=reassign] select[name=to_unit_id]")
+    expect(
+        picker.locator("optgroup[label=Kelurahan] option", has_text="Kelurahan Kedaleman")
+    ).to_have_count(1)
+    expect(picker.locator("optgroup[label='Perangkat daerah'] option[value=dlh]")).to_have_count(1)
+    # The current owner is not offered.
+    expect(picker.locator("option[value='kelurahan:36.72.01.1001']")).to_have_count(0)
+    picker.select_option(label="Kelurahan Kedaleman")
+    panel.locator("form[data-action=reassign] input[name=reason]").fill(
+        "Lokasi masuk wilayah Kedaleman menurut ketua RT."
+    )
+    city.axe("ui-reassign")
+    city.shot("ui-reassign", full_page=False)
+    panel.locator("form[data-action=reassign] button[type=submit]").click()
+    expect(panel.locator("dl.facts")).to_contain_text("Kelurahan Kedaleman", timeout=20000)
+    city.assert_clean()

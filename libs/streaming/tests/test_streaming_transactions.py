@@ -25,7 +25,13 @@ async def run_copier(*args: str) -> int:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    except TimeoutError:
+        # Say what the copier was doing (it prints its assignment and commits).
+        process.kill()
+        output, _ = await process.communicate()
+        pytest.fail(f"copier still running after 120 s:\n{output.decode()[-3000:]}")
     assert process.returncode is not None
     if process.returncode not in (0, -signal.SIGKILL):
         pytest.fail(f"copier failed ({process.returncode}):\n{output.decode()[-3000:]}")

@@ -49,13 +49,19 @@ async def main() -> None:
     )
     task = asyncio.create_task(runner.run())
     # Stop once the group's committed position reaches the end of the input.
+    started = asyncio.get_running_loop().time()
+    last_said = ""
     while not task.done():
         await asyncio.sleep(0.2)
         tps = runner.consumer.assignment()
-        if tps:
-            positions = [await runner.consumer.committed(tp) or 0 for tp in tps]
-            if sum(positions) >= args.expect:
-                runner.stop()
+        positions = [await runner.consumer.committed(tp) or 0 for tp in tps]
+        loop_time = asyncio.get_running_loop().time()
+        said = f"assigned {sorted(tp.partition for tp in tps)} committed {positions}"
+        if said != last_said:  # what the test prints if this run never ends
+            print(f"{loop_time - started:6.1f}s {said}", flush=True)
+            last_said = said
+        if tps and sum(positions) >= args.expect:
+            runner.stop()
     await task
 
 

@@ -308,3 +308,18 @@ async def test_anonymous_callers_get_only_the_public_figures(matrix: Matrix) -> 
     areas = (await matrix.client.get("/v1/public/areas")).json()
     assert len(areas["kelurahan"]) == 43
     assert len(areas["kecamatan"]) == 8
+
+
+async def test_every_operator_may_pick_a_unit_by_name_and_nobody_else(matrix: Matrix) -> None:
+    assert (await matrix.client.get("/v1/units")).status_code == 401
+    for username, headers in matrix.headers.items():
+        response = await matrix.client.get("/v1/units", headers=headers)
+        assert response.status_code == 200, username
+    units = {u["id"]: u for u in response.json()}
+    # The city's real organisation: 43 kelurahan, 8 kecamatan, the police, the offices.
+    assert sum(u["type"] == "kelurahan" for u in units.values()) == 43
+    assert sum(u["type"] == "kecamatan" for u in units.values()) == 8
+    assert units["kelurahan:36.72.01.1001"]["name"] == "Kelurahan Cibeber"
+    assert units["polres:cilegon"]["type"] == "polres"
+    assert units["dlh"]["type"] == "opd"
+    assert "command-center" in units

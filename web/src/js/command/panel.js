@@ -11,6 +11,32 @@ import { el, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 
+// The unit registry, fetched once: what the reassign form offers, by name.
+const UNIT_GROUPS = ["kelurahan", "kecamatan", "opd", "polsek", "polres", "utility", "external", "command-center"];
+let unitsLoaded = null;
+
+function loadUnits() {
+  unitsLoaded ??= api("/v1/units").catch((error) => {
+    unitsLoaded = null; // try again next time
+    throw error;
+  });
+  return unitsLoaded;
+}
+
+// A select of every unit but the current owner, grouped by kind and sorted by name.
+async function fillUnitSelect(select, exceptId) {
+  const units = (await loadUnits()).filter((u) => u.id !== exceptId);
+  select.replaceChildren(new Option(t("field.to_unit_id.choose"), ""));
+  const kinds = [...UNIT_GROUPS, ...new Set(units.map((u) => u.type).filter((k) => !UNIT_GROUPS.includes(k)))];
+  for (const kind of kinds) {
+    const members = units.filter((u) => u.type === kind).sort((a, b) => a.name.localeCompare(b.name, "id"));
+    if (!members.length) continue;
+    const group = el("optgroup", { label: t(`unittype.${kind}`) });
+    for (const unit of members) group.append(new Option(unit.name, unit.id));
+    select.append(group);
+  }
+}
+
 // The forms each action needs beyond a button press.
 const FORMS = {
   acknowledge: [{ name: "note", kind: "textarea", required: false }],
@@ -22,7 +48,7 @@ const FORMS = {
     { name: "note", kind: "textarea", required: true },
   ],
   reassign: [
-    { name: "to_unit_id", kind: "input", required: true },
+    { name: "to_unit_id", kind: "unit", required: true },
     { name: "reason", kind: "input", required: true },
   ],
   comment: [{ name: "text", kind: "textarea", required: true }],
@@ -187,6 +213,10 @@ export function createPanel({ catalogue, onChanged }) {
       if (field.kind === "select") {
         input = el("select", { id });
         for (const option of field.options) input.append(new Option(t(`rejection.${option}`), option));
+      } else if (field.kind === "unit") {
+        input = el("select", { id });
+        input.append(new Option(t("panel.loading"), ""));
+        fillUnitSelect(input, detail?.owner?.id).catch((error) => toast(error.message, "warn"));
       } else {
         input = el(field.kind, { id, name: field.name, rows: 3 });
       }

@@ -21,7 +21,8 @@ from tanggap.dashboard.adapters.migrate import migrate
 from tanggap.dashboard.adapters.notifications import NotificationHub
 from tanggap.dashboard.adapters.passwords import PasswordHashing
 from tanggap.dashboard.adapters.tokens import AccessTokens
-from tanggap.dashboard.api import actions, auth, feeds, incidents, live, public, stats
+from tanggap.dashboard.adapters.units import load_units
+from tanggap.dashboard.api import actions, auth, feeds, incidents, live, public, stats, units
 from tanggap.dashboard.api import errors as api_errors
 from tanggap.dashboard.api.deps import UseCases
 from tanggap.dashboard.api.pages import install_command_center_pages
@@ -93,6 +94,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
         access_tokens=tokens,
         clock=clock,
         media_base_url=settings.intake_public_url,
+        units=load_units(settings.data_path / "units.yaml"),
     )
     worker = ProjectorWorker(settings, engine) if settings.run_projector else None
 
@@ -130,7 +132,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> FastAPI:
     )
     app.state.use_cases = use_cases
     api_errors.install(app)
-    for module in (auth, incidents, actions, stats, live, feeds, public):
+    for module in (auth, incidents, actions, stats, live, feeds, public, units):
         app.include_router(module.router)
     app.include_router(
         operational_router(

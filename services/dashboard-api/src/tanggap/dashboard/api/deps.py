@@ -13,6 +13,7 @@ from fastapi.security import OAuth2PasswordBearer
 from pydantic import AwareDatetime, BeforeValidator
 
 from tanggap.dashboard.adapters.tokens import AccessTokens
+from tanggap.dashboard.adapters.units import UnitEntry
 from tanggap.dashboard.domain.errors import InvalidToken
 from tanggap.dashboard.domain.listing import BBox, IncidentFilters
 from tanggap.dashboard.domain.roles import Principal
@@ -44,6 +45,7 @@ class UseCases:
     access_tokens: AccessTokens
     clock: Clock
     media_base_url: str
+    units: tuple[UnitEntry, ...] = ()
 
 
 def use_cases(request: Request) -> UseCases:
