@@ -14,7 +14,7 @@ import socket
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tanggap.schemas.topic_names import Topic
@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8002
     log_level: str = "INFO"
+    admin_token: SecretStr | None = Field(
+        None,
+        description="Bearer token POST /v1/rules/reload requires; without one the endpoint "
+        "is refused in production (SIGHUP still reloads)",
+    )
 
     kafka_bootstrap: str = "127.0.0.1:19092"
     instance_id: str = Field(

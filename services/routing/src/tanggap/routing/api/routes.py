@@ -4,16 +4,19 @@ Handlers are a few lines: parse the DTO, call the service, map the answer."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
 from tanggap.routing.api.dto import ExplainRequest, ExplainResponse, RulesRead, RulesReloaded
+from tanggap.routing.api.errors import AdminOnly
 from tanggap.routing.domain.decide import ReportFacts
 from tanggap.routing.domain.geo import Point
 from tanggap.routing.processor import Clock
 from tanggap.routing.rulesource import RuleSource
 from tanggap.routing.service import RoutingService
+from tanggap.routing.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["routing"])
 
@@ -31,6 +34,21 @@ def _rules(request: Request) -> RuleSource:
 def _clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
+
+
+async def _admin(request: Request) -> None:
+    """Changing the rule book is an operator's act: with ``admin_token`` set it
+    takes that bearer token; without one it is refused in production (the
+    process still reloads on SIGHUP, which only its host can send)."""
+    settings: Settings = request.app.state.settings
+    if settings.admin_token is None:
+        if settings.environment == "production":
+            raise AdminOnly(403, "set TANGGAP_ROUTING_ADMIN_TOKEN, or send the process SIGHUP")
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    expected = settings.admin_token.get_secret_value()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise AdminOnly(401, "this needs the admin bearer token")
 
 
 Service = Annotated[RoutingService, Depends(_service)]
@@ -62,7 +80,11 @@ async def rules_in_use(rules: Rules) -> RulesRead:
     )
 
 
-@router.post("/rules/reload", summary="Read the rule and unit files again; keep the old on error")
+@router.post(
+    "/rules/reload",
+    summary="Read the rule and unit files again; keep the old on error",
+    dependencies=[Depends(_admin)],
+)
 def reload_rules(rules: Rules) -> RulesReloaded:
     # A plain def: FastAPI runs it in a thread, so parsing the files does not
     # block the event loop the worker shares.
