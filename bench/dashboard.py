@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -45,7 +46,7 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -747,6 +748,25 @@ async def _areas(url: str, schema: str) -> list[tuple[str, str, str, str, float,
     return [(r["kode"], r["name"], r["kecamatan_kode"], r["kec"], r["lat"], r["lon"]) for r in rows]
 
 
+@contextlib.asynccontextmanager
+async def _from_the_beginning(kafka: str, topics: list[str]) -> AsyncIterator[AIOKafkaConsumer]:
+    """A group-less read_committed consumer at the start of every partition."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=kafka,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        yield consumer
+    finally:
+        await consumer.stop()
+
+
 async def _insert_per_record(url: str, kafka: str, topics: list[str], expected: int) -> float:
     """The floor of any at-least-once projection: each record's bytes in one
     INSERT, one transaction each (asyncpg, no SQLAlchemy, no decoding)."""
@@ -756,56 +776,34 @@ async def _insert_per_record(url: str, kafka: str, topics: list[str], expected: 
         f"CREATE TABLE {table} (topic text, part int, off bigint, value bytea, "
         "PRIMARY KEY (topic, part, off))"
     )
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=kafka,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
-    )
-    await consumer.start()
     try:
-        partitions = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        insert = f"INSERT INTO {table} VALUES ($1, $2, $3, $4)"
-        seen = 0
-        started = time.perf_counter()
-        while seen < expected:
-            batch = await consumer.getmany(timeout_ms=500, max_records=2000)
-            for records in batch.values():
-                for record in records:
-                    async with connection.transaction():
-                        await connection.execute(
-                            insert, record.topic, record.partition, record.offset, record.value
-                        )
-                seen += len(records)
-        return expected / (time.perf_counter() - started)
+        async with _from_the_beginning(kafka, topics) as consumer:
+            insert = f"INSERT INTO {table} VALUES ($1, $2, $3, $4)"
+            seen = 0
+            started = time.perf_counter()
+            while seen < expected:
+                batch = await consumer.getmany(timeout_ms=500, max_records=2000)
+                for records in batch.values():
+                    for record in records:
+                        async with connection.transaction():
+                            await connection.execute(
+                                insert, record.topic, record.partition, record.offset, record.value
+                            )
+                    seen += len(records)
+            return expected / (time.perf_counter() - started)
     finally:
-        await consumer.stop()
         await connection.execute(f"DROP TABLE {table}")
         await connection.close()
 
 
 async def _bare_consumer(kafka: str, topics: list[str], expected: int) -> float:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=kafka,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
-    )
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+    async with _from_the_beginning(kafka, topics) as consumer:
         seen = 0
         started = time.perf_counter()
         while seen < expected:
             batch = await consumer.getmany(timeout_ms=500, max_records=2000)
             seen += sum(len(records) for records in batch.values())
         return expected / (time.perf_counter() - started)
-    finally:
-        await consumer.stop()
 
 
 # --------------------------------------------------------------------------- main

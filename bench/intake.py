@@ -119,11 +119,10 @@ def ceiling_app(*, direct: bool) -> FastAPI:
     """Intake's validation, nothing else; ``direct`` serves it through intake's
     direct lane, parsing the body the way intake's report route does."""
     from fastapi import Request
-    from fastapi.routing import APIRoute
 
     from tanggap.intake.api.deps import parse_json_body
     from tanggap.intake.api.dto import ReportCreate
-    from tanggap.intake.api.middleware import DirectRoute
+    from tanggap.intake.api.middleware import DirectRoute, find_route
     from tanggap.intake.api.reports import _draft
     from tanggap.intake.domain.report import build_submission
     from tanggap.intake.service import new_report_id
@@ -159,10 +158,9 @@ def ceiling_app(*, direct: bool) -> FastAPI:
         return accept(parse_json_body(ReportCreate, await request.body()))
 
     if direct:
-        route = next(r for r in app.routes if isinstance(r, APIRoute) and r.path == "/v1/reports")
         app.add_middleware(
             DirectRoute,
-            route=route,
+            route=find_route(app.router, "POST", "/v1/reports"),
             endpoint=submit_direct,
             exception_handlers=lambda: app.exception_handlers,
         )

@@ -1,21 +1,13 @@
 """Fixtures of intake's integration tests: one migrated schema and one set of
 topics per test module, the app running in-process against the real broker
-and database. The tests folder goes on sys.path so that the test kit
-imports by name (pytest runs with --import-mode=importlib)."""
+and database (the test kit is importable by name: ../conftest.py)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-
-TESTS = Path(__file__).resolve().parents[1]
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
-
-from intake_testkit import (  # noqa: E402
+from intake_testkit import (
     Topics,
     drop_schema,
     new_schema,
@@ -24,7 +16,7 @@ from intake_testkit import (  # noqa: E402
     settings_for,
 )
 
-from tanggap.intake.settings import Settings  # noqa: E402
+from tanggap.intake.settings import Settings
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,11 @@ from tanggap.intake.api.middleware import DirectRoute
 
 
 class Refused(ValueError):
-    pass
+    """An error the app has a handler for (through ValueError)."""
 
 
 class Broken(RuntimeError):
-    pass
+    """An error only the server-error handling may answer."""
 
 
 async def endpoint(request: Request) -> Response:

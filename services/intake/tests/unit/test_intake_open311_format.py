@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
 
 import orjson
+from intake_testkit import as_text, xml_to_data
 
 from tanggap.intake.domain.open311 import Format, errors, render_list, render_object
 
@@ -30,27 +30,6 @@ DEFINITION = {
         }
     ],
 }
-
-
-def xml_to_data(element: ET.Element) -> Any:
-    """The Spark convention backwards: repeated children become lists."""
-    children = list(element)
-    if not children:
-        return element.text or ""
-    names = [child.tag for child in children]
-    if len(set(names)) == 1 and (len(names) > 1 or element.tag.endswith("s")):
-        return [xml_to_data(child) for child in children]
-    return {child.tag: xml_to_data(child) for child in children}
-
-
-def as_text(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: as_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_text(v) for v in value]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value) if not isinstance(value, str) else value
 
 
 def test_xml_declares_utf8_and_has_no_namespace() -> None:

@@ -10,8 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
+from fastapi import FastAPI
 
 from tanggap.intake.adapters.api_clients_repo import ApiClientRepository
 from tanggap.intake.adapters.data_files import load_catalogue, load_gazetteer
@@ -23,7 +22,7 @@ from tanggap.intake.adapters.reports_repo import ReportRepository
 from tanggap.intake.api import catalogue, media, problems, reports
 from tanggap.intake.api.deps import RateLimiter, Runtime
 from tanggap.intake.api.dto import ReportCreate
-from tanggap.intake.api.middleware import BodySizeLimit, DirectRoute, RequestMetrics
+from tanggap.intake.api.middleware import BodySizeLimit, DirectRoute, RequestMetrics, find_route
 from tanggap.intake.api.open311 import routes as open311_routes
 from tanggap.intake.api.pages import install_citizen_pages
 from tanggap.intake.domain.tracking import TrackingTokens
@@ -171,17 +170,10 @@ def create_app(settings: Settings) -> FastAPI:
     # Innermost first: the direct lane runs after the metrics and the body limit.
     app.add_middleware(
         DirectRoute,
-        route=_route(reports.router, "POST", "/v1/reports"),
+        route=find_route(reports.router, "POST", "/v1/reports"),
         endpoint=reports.submit_report,
         exception_handlers=lambda: app.exception_handlers,
     )
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
     app.add_middleware(RequestMetrics)
     return app
-
-
-def _route(router: APIRouter, method: str, path: str) -> APIRoute:
-    for route in router.routes:
-        if isinstance(route, APIRoute) and route.path == path and method in (route.methods or ()):
-            return route
-    raise LookupError(f"no route {method} {path}")

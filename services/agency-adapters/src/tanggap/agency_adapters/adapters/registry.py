@@ -46,7 +46,7 @@ class Registry:
 
 
 class DuplicateAdapter(ValueError):
-    pass
+    """Two registered adapters share a name: the agencies' topics and state would collide."""
 
 
 def build_registry(settings: Settings) -> Registry:

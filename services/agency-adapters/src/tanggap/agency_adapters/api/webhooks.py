@@ -24,7 +24,7 @@ StatusLookup = Callable[[str], StatusService | None]
 
 
 class BodyTooLarge(Exception):
-    pass
+    """A webhook body passed the size limit while it was read (answered 413)."""
 
 
 async def _capped_body(request: Request) -> bytes:

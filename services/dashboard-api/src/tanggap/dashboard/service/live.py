@@ -57,7 +57,11 @@ class LiveFeed:
             async with self.hub.changes() as wake:
                 async with self.engine.connect() as connection:
                     newest = await change_queries.latest_change_id(connection)
-                    oldest = await change_queries.oldest_change_id(connection)
+                    oldest = (
+                        await change_queries.oldest_change_id(connection)
+                        if last_event_id is not None
+                        else None
+                    )
                 # The ids run without gaps but for rolled-back projections: a
                 # gap just after the client's last change only costs it a reload.
                 pruned = (

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 from fastapi import HTTPException
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -209,3 +209,11 @@ class DirectRoute:
             if handler is not None:
                 return handler
         return None
+
+
+def find_route(router: APIRouter, method: str, path: str) -> APIRoute:
+    """The declared route a DirectRoute serves (its template labels the metrics)."""
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.path == path and method in (route.methods or ()):
+            return route
+    raise LookupError(f"no route {method} {path}")

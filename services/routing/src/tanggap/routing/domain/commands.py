@@ -99,7 +99,8 @@ class ReopenIncident(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class CloseIncident(Command):
-    pass
+    """Close a resolved incident: the command center, or the system once the
+    close delay after resolution has passed; nothing beyond who asked and when."""
 
 
 @dataclass(frozen=True, kw_only=True)
